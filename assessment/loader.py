@@ -378,19 +378,19 @@ def _check_question(
         )
 
 
-def _condition_leaves(
+def condition_leaves(
     condition: Condition, at: Path
 ) -> Iterator[tuple[Path, AnswerCondition]]:
     if isinstance(condition, AnswerCondition):
         yield at, condition
     elif isinstance(condition, AllOf):
         for index, part in enumerate(condition.all):
-            yield from _condition_leaves(part, (*at, "all", index))
+            yield from condition_leaves(part, (*at, "all", index))
     elif isinstance(condition, AnyOf):
         for index, part in enumerate(condition.any):
-            yield from _condition_leaves(part, (*at, "any", index))
+            yield from condition_leaves(part, (*at, "any", index))
     elif isinstance(condition, Not):
-        yield from _condition_leaves(condition.not_, (*at, "not"))
+        yield from condition_leaves(condition.not_, (*at, "not"))
 
 
 def _check_condition(
@@ -400,7 +400,7 @@ def _check_condition(
     *,
     later_ok: bool,
 ) -> Iterator[tuple[Path, str]]:
-    for leaf_at, leaf in _condition_leaves(condition, at):
+    for leaf_at, leaf in condition_leaves(condition, at):
         target = questions.get(leaf.question)
         if target is None:
             reason = "an earlier question" if not later_ok else "a question"

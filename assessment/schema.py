@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    StrictBool,
     StringConstraints,
     Tag,
     model_validator,
@@ -157,12 +158,12 @@ class Question(Strict):
     options: tuple[Option, ...] = ()
     """Required for choice and scale questions; yes/no questions get yes and no."""
     weight: Weight = 1.0
-    allow_not_applicable: bool = False
-    allow_dont_know: bool = True
+    allow_not_applicable: StrictBool = False
+    allow_dont_know: StrictBool = True
     show_if: Condition | None = None
     """Shown only when this condition on earlier answers holds."""
     evidence_prompt: str | None = None
-    critical: bool = False
+    critical: StrictBool = False
     """Critical for the production-readiness verdict."""
 
     @model_validator(mode="before")

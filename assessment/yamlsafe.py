@@ -155,7 +155,7 @@ class _Builder:
             raise YamlError(f"tags ({tag}) are not allowed; remove the tag", mark)
         self.document.value_marks[path] = mark
         if isinstance(event, yaml.ScalarEvent):
-            if event.style is None:  # plain, unquoted
+            if not event.style:  # plain, unquoted
                 return _plain_scalar(event.value)
             return event.value
         if isinstance(event, yaml.SequenceStartEvent):

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from pydantic import Field, HttpUrl, StringConstraints, ValidationError
+from pydantic import Field, HttpUrl, StrictBool, StringConstraints, ValidationError
 
 from assessment import yamlsafe
 from assessment.loader import LocatedError, schema_errors
@@ -132,7 +132,7 @@ class Tool(Strict):
     name: ShortText
     components: Annotated[tuple[Component, ...], Field(min_length=1)]
     licence: Annotated[str, StringConstraints(min_length=1, max_length=60)]
-    open_source: bool
+    open_source: StrictBool
     hosting: Literal["self-hosted", "managed", "both"]
     cost_model: Literal["free", "open-core", "subscription", "usage-based", "free-tier"]
     levels: Annotated[tuple[LevelNumber, ...], Field(min_length=1)]
