@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -52,7 +53,7 @@ def run() -> list[Figure]:
     figures = []
     links = known_links()
     for path in questionnaire_files([Path(settings.QUESTIONNAIRES_DIR)]):
-        samples = timings_ms(lambda path=path: load_file(path, links), repeat=30)
+        samples = timings_ms(partial(load_file, path, links), repeat=30)
         loaded = load_file(path, links)
         q = loaded.questionnaire
         detail = (

@@ -70,7 +70,11 @@ COMPONENTS: dict[str, str] = {
     "platform": "Platform",
 }
 
-HOSTING = {"self-hosted": "Self-hosted", "managed": "Managed", "both": "Both"}
+HOSTING = {
+    "self-hosted": "Self-hosted",
+    "managed": "Managed",
+    "both": "Self-hosted or managed",
+}
 COST_MODELS = {
     "free": "Free",
     "open-core": "Open core",
@@ -143,6 +147,14 @@ class Tool(Strict):
     @property
     def component_names(self) -> list[str]:
         return [COMPONENTS[c] for c in self.components]
+
+    @property
+    def hosting_name(self) -> str:
+        return HOSTING[self.hosting]
+
+    @property
+    def cost_name(self) -> str:
+        return COST_MODELS[self.cost_model]
 
 
 class ToolsFile(Strict):

@@ -7,6 +7,9 @@ from config.requests import HtmxHttpRequest
 from .catalogue import ToolFilters
 from .content import COMPONENTS, DIMENSIONS, TOPICS, Article, Hub, Tool, get_hub
 
+# The reading order we suggest to newcomers.
+START_HERE = ("what-is-mlops", "from-poc-to-production", "maturity-levels-explained")
+
 
 def _article(hub: Hub, slug: str) -> Article:
     try:
@@ -41,6 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "by_topic": [(n, a) for n, a in by_topic if a],
             "by_dimension": by_dimension,
             "nav": "hub",
+            "start_here": [hub.articles[s] for s in START_HERE if s in hub.articles],
             "article_count": len(hub.articles),
             "tool_count": len(hub.tools),
         },

@@ -2,6 +2,9 @@
 
 from pathlib import Path
 
+from assessment.loader import load_file
+from assessment.schema import Questionnaire
+
 FIXTURES = Path(__file__).parent / "fixtures" / "questionnaires"
 TINY = FIXTURES / "tiny" / "1.0.yaml"
 
@@ -22,3 +25,9 @@ def write(root: Path, text: str, slug: str = "tiny", version: str = "1.0") -> Pa
 def line_of(text: str, needle: str) -> int:
     """The 1-based line on which ``needle`` first appears."""
     return text[: text.index(needle)].count("\n") + 1
+
+
+def load(path: Path) -> Questionnaire:
+    loaded = load_file(path)
+    assert loaded.questionnaire is not None, [str(e) for e in loaded.errors]
+    return loaded.questionnaire

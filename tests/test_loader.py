@@ -287,7 +287,9 @@ def test_carry_over_must_name_an_older_valid_version_and_its_questions(tmp_path)
 def test_choice_questions_need_two_options(tmp_path, question_type):
     text = tiny_text().replace(
         "    type: yes_no\n",
-        f"    type: {question_type}\n    options:\n      - {{id: only, label: Only, score: 1}}\n",
+        f"    type: {question_type}\n"
+        "    options:\n"
+        "      - {id: only, label: Only, score: 1}\n",
     )
 
     errors = errors_for(tmp_path, text)

@@ -1,13 +1,12 @@
 """Next steps: chosen by level and trigger, ordered by urgency and dependency."""
 
 from assessment.answers import AnswerValue
-from assessment.loader import load_file
 from assessment.recommendations import recommend
 from assessment.schema import Questionnaire
 from assessment.scoring import score_assessment
-from tests.questionnaire_files import TINY
+from tests.questionnaire_files import TINY, load
 
-Q = load_file(TINY).questionnaire
+Q = load(TINY)
 
 
 def steps_for(answers, targets=None):

@@ -4,24 +4,18 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from hypothesis import HealthCheck, given, settings as hypothesis_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from assessment.answers import AnswerValue, visible_questions
-from assessment.loader import load_file, questionnaire_files
+from assessment.loader import questionnaire_files
 from assessment.schema import DONT_KNOW, NOT_APPLICABLE, Questionnaire, QuestionType
 from assessment.scoring import Verdict, score_assessment
-from tests.questionnaire_files import TINY
+from tests.questionnaire_files import TINY, load
 
-
-def _load(path: Path) -> Questionnaire:
-    q = load_file(path).questionnaire
-    assert q is not None
-    return q
-
-
-TINY_Q = _load(TINY)
-REAL = [_load(p) for p in questionnaire_files([Path(settings.QUESTIONNAIRES_DIR)])]
+TINY_Q = load(TINY)
+REAL = [load(p) for p in questionnaire_files([Path(settings.QUESTIONNAIRES_DIR)])]
 ALL = [TINY_Q, *REAL]
 
 
