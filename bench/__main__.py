@@ -50,7 +50,7 @@ def main(selected: list[str]) -> int:
                     else f"goal < {figure.goal:g} {figure.unit}"
                 )
                 print(
-                    f"  {figure.name:<48} {figure.value:>10.2f} {figure.unit:<4}"
+                    f"  {figure.name:<58} {figure.value:>10.2f} {figure.unit:<4}"
                     f"  {goal:<18} {figure.verdict:<9} {figure.detail}"
                 )
                 failures += figure.verdict == "OVER GOAL"
