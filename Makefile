@@ -43,7 +43,7 @@ test: install system-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	DEBUG=true $(BIN)/mypy .
-	$(BIN)/pytest
+	DEBUG=true $(BIN)/pytest
 
 format: install
 	$(BIN)/ruff format .
