@@ -133,7 +133,7 @@ def test_raw_html_and_scripts_in_markdown_never_reach_the_page():
     )
 
     assert "<script" not in html
-    assert "href=\"javascript:" not in html
+    assert 'href="javascript:' not in html
     assert "<b " not in html
     assert "&lt;script&gt;" in html
 
