@@ -67,19 +67,21 @@ class QuestionnaireVersion(models.Model):
 
     @cached_property
     def questionnaire(self) -> Questionnaire:
-        return _parsed(self.content_hash, self.definition)
+        """The parsed definition.
+
+        A stored version never changes, so its parsed form is shared by
+        every request in the process, keyed by content hash: callers may
+        defer the large ``definition`` column, which is then read only the
+        first time a process meets this version.
+        """
+        parsed = _PARSED.get(self.content_hash)
+        if parsed is None:
+            parsed = Questionnaire.model_validate(self.definition)
+            _PARSED[self.content_hash] = parsed
+        return parsed
 
 
 _PARSED: dict[str, Questionnaire] = {}
-
-
-def _parsed(content_hash: str, definition: dict[str, object]) -> Questionnaire:
-    # A stored version never changes, so its parsed form can be shared by
-    # every request in the process.
-    parsed = _PARSED.get(content_hash)
-    if parsed is None:
-        parsed = _PARSED[content_hash] = Questionnaire.model_validate(definition)
-    return parsed
 
 
 class Organisation(models.Model):
@@ -128,6 +130,15 @@ class Assessment(models.Model):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
 
+    class Role(models.TextChoices):
+        DATA_SCIENTIST = "data_scientist", "Data scientist"
+        ML_ENGINEER = "ml_engineer", "Machine learning engineer"
+        DATA_ENGINEER = "data_engineer", "Data or platform engineer"
+        ENGINEERING_LEAD = "engineering_lead", "Engineering or team lead"
+        PRODUCT_OWNER = "product_owner", "Product or business owner"
+        EXECUTIVE = "executive", "Executive or senior leader"
+        OTHER = "other", "Other"
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="assessments"
     )
@@ -154,6 +165,14 @@ class Assessment(models.Model):
     )
     targets = models.JSONField(
         default=dict, blank=True, help_text="Target level per dimension id."
+    )
+    respondent_role = models.CharField(
+        "respondent's role",
+        max_length=20,
+        choices=Role.choices,
+        blank=True,
+        help_text="The role of the person answering, which colours how to read "
+        "the answers.",
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -1,0 +1,95 @@
+// Progressive enhancements for the respondent's pages. Every page works
+// without this file; it only makes things smoother with JavaScript on.
+(function () {
+  "use strict";
+
+  // "Not applicable" and "Don't know" exclude the real options of a
+  // multiple-choice question (and each other). The server refuses a mix;
+  // here the other boxes are simply cleared before the change autosaves.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "checkbox" || !input.checked) {
+      return;
+    }
+    var group = input.closest("[data-exclusive]");
+    if (!group) {
+      return;
+    }
+    var special = input.hasAttribute("data-special");
+    group.querySelectorAll("input[type=checkbox]").forEach(function (other) {
+      if (other !== input && (special || other.hasAttribute("data-special"))) {
+        other.checked = false;
+      }
+    });
+  }, true);
+
+  // Notes and free text are saved when the field loses focus; this also
+  // saves them after a short pause in typing, so a closed tab loses little.
+  var typingTimers = new WeakMap();
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!(field instanceof HTMLTextAreaElement) || !field.closest(".question")) {
+      return;
+    }
+    clearTimeout(typingTimers.get(field));
+    typingTimers.set(field, setTimeout(function () {
+      field.dispatchEvent(new Event("change", { bubbles: true }));
+    }, 1200));
+  });
+
+  // A save that never reached the server says so where the answer was given.
+  function showUnsaved(event) {
+    var question = event.target.closest && event.target.closest(".question");
+    var status = question && question.querySelector(".question__status");
+    if (status) {
+      status.innerHTML = "";
+      var message = document.createElement("span");
+      message.className = "status status--error";
+      message.textContent = "Not saved: check your connection. Your answers on this page are also saved when you press Save and continue.";
+      status.appendChild(message);
+    }
+  }
+  document.addEventListener("htmx:sendError", showUnsaved);
+  document.addEventListener("htmx:responseError", showUnsaved);
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var question = event.target.closest && event.target.closest(".question");
+    var status = question && question.querySelector(".question__status");
+    if (status) {
+      status.innerHTML = '<span class="status status--saving">Saving…</span>';
+    }
+  });
+
+  // Copy the private link; the field stays selectable without this.
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    var note = document.querySelector('[data-copied-for="' + button.getAttribute("data-copy") + '"]');
+    if (!field || !navigator.clipboard) {
+      return;
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        if (note) {
+          note.textContent = "Link copied. Paste it somewhere safe.";
+        }
+      }, function () {
+        field.select();
+      });
+    });
+  });
+  document.querySelectorAll(".link-box__input").forEach(function (field) {
+    field.addEventListener("focus", function () { field.select(); });
+  });
+
+  // A double click on a button that creates something creates it once.
+  document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.submitted) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.submitted = "true";
+    });
+  });
+})();
