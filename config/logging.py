@@ -130,7 +130,17 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
         # error reports, whole requests included, to ADMINS. Without their
         # handlers these loggers pass records up to the redacting one.
         "loggers": {
-            name: {"handlers": [], "propagate": True}
-            for name in ("django", "django.server", "gunicorn.error", "gunicorn.access")
+            **{
+                name: {"handlers": [], "propagate": True}
+                for name in (
+                    "django",
+                    "django.server",
+                    "gunicorn.error",
+                    "gunicorn.access",
+                )
+            },
+            # django-axes announces its configuration at INFO on every start;
+            # lockouts, which matter, come at WARNING.
+            "axes": {"level": "WARNING"},
         },
     }

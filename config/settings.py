@@ -1,6 +1,7 @@
 """Settings, read from environment variables (see the README's table)."""
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -33,8 +34,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
+    "axes",
     "assessment",
     "hub",
+    "clinic",
 ]
 
 MIDDLEWARE = [
@@ -49,7 +53,48 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "clinic:login"
+LOGIN_REDIRECT_URL = "clinic:dashboard"
+LOGOUT_REDIRECT_URL = "clinic:login"
+
+# Repeated failed sign-ins lock out a username from an address for a while.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+if env_bool("BEHIND_PROXY", False):
+    AXES_IPWARE_PROXY_COUNT = 1
+
+# Only clinic staff have sessions (respondents use private links): keep
+# them to a working day, and end them when the browser closes.
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8, minimum=1) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Background work (PDF reports) runs through Django's tasks framework. The
+# database backend needs no extra service: start `manage.py db_worker`.
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in {"database", "immediate"}:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={TASKS_BACKEND!r} is not database or immediate"
+    )
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if TASKS_BACKEND == "database"
+            else "django.tasks.backends.immediate.ImmediateBackend"
+        ),
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
