@@ -34,9 +34,12 @@ system-deps:
 	  fi; \
 	fi
 
+# The task worker (PDF reports) runs beside the server and stops with it.
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) sync_questionnaires
+	$(MANAGE) db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: install system-deps

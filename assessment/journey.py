@@ -303,9 +303,18 @@ def submit(assessment: Assessment) -> AssessmentResult:
         locked.status = Assessment.Status.SUBMITTED
         locked.submitted_at = locked.updated_at = now
         locked.save(update_fields=["status", "submitted_at", "updated_at"])
+        # The PDF report is prepared in the background once the submission
+        # is committed, so it is usually ready before anyone asks for it.
+        transaction.on_commit(lambda: _queue_report(locked))
     assessment.status = locked.status
     assessment.submitted_at = locked.submitted_at
     return result
+
+
+def _queue_report(assessment: Assessment) -> None:
+    from .report_queue import request_report
+
+    request_report(assessment)
 
 
 def parse_targets(

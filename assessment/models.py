@@ -250,3 +250,52 @@ class AssessmentResult(models.Model):
     @property
     def scores(self) -> AssessmentScore:
         return AssessmentScore.model_validate(self.data)
+
+
+class Report(models.Model):
+    """A rendered PDF readiness report, one per set of inputs.
+
+    The inputs hash covers everything the report shows, so a changed
+    input (a template version bump, a validated level) gives a new row,
+    while repeated requests for unchanged inputs share one: the unique
+    constraint is what stops two requests from rendering the same report.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        RENDERING = "rendering", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="reports"
+    )
+    inputs_hash = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    pdf = models.BinaryField(
+        null=True,
+        editable=False,
+        help_text=(
+            "The PDF, kept in the database so that web containers stay "
+            "stateless and backups include it."
+        ),
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    render_ms = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "inputs_hash"], name="one_report_per_input"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Report for {self.assessment} ({self.status})"

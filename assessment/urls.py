@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import report_views, views
 
 app_name = "assessment"
 
@@ -16,6 +16,9 @@ private = [
     path("retake/", views.retake, name="retake"),
     path("revise/", views.revise, name="revise"),
     path("delete/", views.delete, name="delete"),
+    path("report/", report_views.report, name="report"),
+    path("report.pdf", report_views.report_pdf, name="report_pdf"),
+    path("report/retry/", report_views.report_retry, name="report_retry"),
 ]
 
 urlpatterns = [

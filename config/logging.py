@@ -142,5 +142,9 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
             # django-axes announces its configuration at INFO on every start;
             # lockouts, which matter, come at WARNING.
             "axes": {"level": "WARNING"},
+            # WeasyPrint logs every layout step at INFO, and fontTools its
+            # subsetting; their warnings still come through.
+            "weasyprint": {"level": "WARNING"},
+            "fontTools": {"level": "WARNING"},
         },
     }
