@@ -124,7 +124,11 @@ def inputs_hash(
     result: AssessmentResult,
     validated: Mapping[str, Any] | None = None,
 ) -> str:
-    """What a report depends on; a change means the report is made again."""
+    """What a report depends on; a change means the report is made again.
+
+    Answers are locked once an assessment is submitted (a revision is a new
+    assessment), so the stored result stands for them.
+    """
     inputs = {
         "template": TEMPLATE_VERSION,
         "assessment": assessment.pk,
@@ -132,7 +136,6 @@ def inputs_hash(
         "result": result.data,
         "computed_at": result.computed_at.isoformat(),
         "targets": assessment.targets,
-        "answers_updated": assessment.updated_at.isoformat(),
         "validated": {
             dimension: [getattr(v, "level", None), getattr(v, "reason", "")]
             for dimension, v in sorted((validated or {}).items())
