@@ -8,9 +8,13 @@ functions of a questionnaire and answers, with no database at all.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,6 +25,7 @@ from .models import (
     AssessmentResult,
     Organisation,
     QuestionnaireVersion,
+    hash_token,
     new_token,
 )
 from .schema import Dimension, Question, Questionnaire
@@ -383,21 +388,51 @@ def carried_question_ids(old: Questionnaire, new: Questionnaire) -> set[str]:
     return declared & set(new.questions_by_id)
 
 
+def follow_up_token(source: Assessment, request_key: str) -> tuple[str, str]:
+    """The private-link token of the follow-up made from one submitted form.
+
+    Derived from the server's secret, the source assessment and a random
+    key placed in the form when it was shown, so a double click (which
+    sends the same key twice) finds the draft the first click made, and
+    the browser, which shows only the second response, shows its link.
+    Without the form's key the token cannot be guessed.
+    """
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(),
+        f"follow-up:{source.pk}:{request_key}".encode(),
+        hashlib.sha256,
+    ).digest()
+    token = base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    return token, hash_token(token)
+
+
 def follow_up(
-    assessment: Assessment, version: QuestionnaireVersion
+    assessment: Assessment,
+    version: QuestionnaireVersion,
+    request_key: str | None = None,
 ) -> tuple[Assessment, str]:
     """A new draft on ``version``, pre-filled from a submitted assessment.
 
     The submitted assessment stays as it is; the new one points back to
-    it through ``previous`` and gets its own private link.
+    it through ``previous`` and gets its own private link. The same
+    ``request_key`` always gives the same draft.
     """
     if assessment.status != Assessment.Status.SUBMITTED:
         raise NotSubmittedError
     old = assessment.questionnaire_version.questionnaire
     new = version.questionnaire
     carried = carried_question_ids(old, new)
-    token, token_hash = new_token()
+    if request_key:
+        token, token_hash = follow_up_token(assessment, request_key)
+    else:
+        token, token_hash = new_token()
     with transaction.atomic():
+        # Concurrent requests with the same key queue here; the second finds
+        # the first one's draft below.
+        Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+        existing = Assessment.objects.filter(token_hash=token_hash).first()
+        if existing is not None:
+            return existing, token
         draft = Assessment.objects.create(
             organisation=assessment.organisation,
             questionnaire_version=version,
@@ -447,16 +482,22 @@ def _copies(
     return copies
 
 
-def retake(assessment: Assessment) -> tuple[Assessment, str]:
+def retake(
+    assessment: Assessment, request_key: str | None = None
+) -> tuple[Assessment, str]:
     """A new draft on the newest version of the same questionnaire."""
     slug = assessment.questionnaire_version.slug
     newest = QuestionnaireVersion.objects.newest(slug)
-    return follow_up(assessment, newest or assessment.questionnaire_version)
+    return follow_up(
+        assessment, newest or assessment.questionnaire_version, request_key
+    )
 
 
-def revise(assessment: Assessment) -> tuple[Assessment, str]:
+def revise(
+    assessment: Assessment, request_key: str | None = None
+) -> tuple[Assessment, str]:
     """A new draft revision on the same version, with every answer copied."""
-    return follow_up(assessment, assessment.questionnaire_version)
+    return follow_up(assessment, assessment.questionnaire_version, request_key)
 
 
 def delete_assessment(assessment: Assessment) -> None:

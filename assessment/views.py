@@ -9,6 +9,8 @@ an organisation's answers.
 from __future__ import annotations
 
 import logging
+import re
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -433,6 +435,7 @@ def results(request: HttpRequest, token: str) -> HttpResponse:
             "page": page,
             "previous": previous,
             "levels": questionnaire.levels,
+            "request_key": secrets.token_urlsafe(24),
         },
     )
 
@@ -456,6 +459,10 @@ def targets(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(reverse("assessment:results", args=[token]) + "#targets")
 
 
+# The random key a follow-up form carries (see journey.follow_up_token).
+REQUEST_KEY = re.compile(r"[A-Za-z0-9_-]{22,64}")
+
+
 @never_cache
 @require_POST
 def retake(request: HttpRequest, token: str) -> HttpResponse:
@@ -471,11 +478,14 @@ def revise(request: HttpRequest, token: str) -> HttpResponse:
 def _follow_up(
     request: HttpRequest,
     token: str,
-    create: Callable[[Assessment], tuple[Assessment, str]],
+    create: Callable[[Assessment, str | None], tuple[Assessment, str]],
 ) -> HttpResponse:
     assessment = assessment_for_token(token)
+    key = request.POST.get("request_key", "")
     try:
-        _draft, new_token = create(assessment)
+        _draft, new_token = create(
+            assessment, key if REQUEST_KEY.fullmatch(key) else None
+        )
     except NotSubmittedError:
         return HttpResponse(
             "Only a submitted assessment can be retaken or revised.",
