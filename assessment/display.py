@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
@@ -33,6 +34,9 @@ from .schema import (
     QuestionType,
 )
 from .scoring import AssessmentScore, DimensionScore, Verdict
+
+if TYPE_CHECKING:
+    from clinic.validation import ValidatedLevel
 
 NEXT_STEPS_SHOWN = 5
 
@@ -156,6 +160,9 @@ class DimensionResult:
     target: MaturityLevel | None
     change: DimensionChange | None
     flagged: tuple[Question, ...]
+    validated: ValidatedLevel | None = None
+    """The level an adviser validated, shown beside the self-assessed one."""
+    validated_level: MaturityLevel | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +189,10 @@ class ResultsPage:
     def has_targets(self) -> bool:
         return any(d.target is not None for d in self.dimensions)
 
+    @property
+    def has_validated(self) -> bool:
+        return any(d.validated is not None for d in self.dimensions)
+
 
 def results_page(
     questionnaire: Questionnaire,
@@ -189,12 +200,22 @@ def results_page(
     targets: Mapping[str, int],
     answers: Mapping[str, AnswerValue],
     previous: AssessmentScore | None = None,
+    validated: Mapping[str, ValidatedLevel] | None = None,
 ) -> ResultsPage:
+    """The results in words and charts; ``validated`` holds the levels
+    advisers validated, by dimension id."""
     scores = with_targets(stored, targets)
     levels = {level.level: level for level in questionnaire.levels}
     moved = changes(scores, previous) if previous else {}
+    validated = validated or {}
     dimensions = tuple(
-        _dimension_result(questionnaire, levels, score, moved.get(score.dimension))
+        _dimension_result(
+            questionnaire,
+            levels,
+            score,
+            moved.get(score.dimension),
+            validated.get(score.dimension),
+        )
         for score in scores.dimensions
     )
     recommendations = recommend(questionnaire, scores, answers)
@@ -229,6 +250,7 @@ def _dimension_result(
     levels: Mapping[int, MaturityLevel],
     score: DimensionScore,
     change: DimensionChange | None,
+    validated: ValidatedLevel | None,
 ) -> DimensionResult:
     dimension = questionnaire.dimensions_by_id[score.dimension]
     level = None if score.level is None else levels.get(score.level)
@@ -249,6 +271,8 @@ def _dimension_result(
             for question_id in score.flagged
             if question_id in questionnaire.questions_by_id
         ),
+        validated=validated,
+        validated_level=levels.get(validated.level) if validated else None,
     )
 
 

@@ -14,6 +14,9 @@ from typing import Any, cast
 from django import forms
 from django.http import QueryDict
 
+from clinic.access import cohort_for_invite
+from clinic.models import Cohort
+
 from .answers import InvalidAnswerError
 from .journey import AnswerInput
 from .models import Assessment, Organisation, QuestionnaireVersion
@@ -48,6 +51,8 @@ class StartForm(forms.Form):
         "stored to give these results.",
         error_messages={"required": "Agree to the privacy notice to start"},
     )
+    # The invite code of the clinic or workshop whose link opened the form.
+    cohort = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(
         self, *args: Any, versions: Sequence[QuestionnaireVersion], **kwargs: Any
@@ -69,6 +74,18 @@ class StartForm(forms.Form):
     @property
     def chosen_version(self) -> QuestionnaireVersion:
         return self.versions[self.cleaned_data["questionnaire"]]
+
+    def clean_cohort(self) -> Cohort | None:
+        code: str = self.cleaned_data["cohort"]
+        if not code:
+            return None
+        cohort = cohort_for_invite(code)
+        if cohort is None:
+            raise forms.ValidationError(
+                "The invite link you followed is not valid. Ask the clinic for "
+                "a new one, or start from the home page without it."
+            )
+        return cohort
 
 
 def read_answer(data: QueryDict, question: Question) -> AnswerInput:

@@ -17,12 +17,16 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.mail import send_mail
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clinic import cohorts
+from clinic.access import cohort_for_invite
+from clinic.validation import validated_levels
 from config.requests import HtmxHttpRequest
 from hub.content import render_markdown
 
@@ -110,25 +114,43 @@ def start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = StartForm(request.POST, versions=versions)
         if form.is_valid():
-            assessment, token = journey.start_assessment(
-                organisation_name=form.cleaned_data["organisation_name"],
-                sector=form.cleaned_data["sector"],
-                size=form.cleaned_data["size"],
-                respondent_role=form.cleaned_data["respondent_role"],
-                version=form.chosen_version,
-            )
+            # An assessment started from a cohort's invite link is tagged
+            # with the cohort, or not started at all.
+            with transaction.atomic():
+                assessment, token = journey.start_assessment(
+                    organisation_name=form.cleaned_data["organisation_name"],
+                    sector=form.cleaned_data["sector"],
+                    size=form.cleaned_data["size"],
+                    respondent_role=form.cleaned_data["respondent_role"],
+                    version=form.chosen_version,
+                )
+                if form.cleaned_data["cohort"]:
+                    cohorts.join(assessment, form.cleaned_data["cohort"])
             if form.cleaned_data["email"]:
                 _email_link(request, assessment, token, form.cleaned_data["email"])
             return redirect("assessment:link", token)
+        cohort = form.cleaned_data.get("cohort")
     else:
         chosen = request.GET.get("questionnaire")
         if chosen not in {v.slug for v in versions}:
             chosen = versions[0].slug if versions else None
-        form = StartForm(initial={"questionnaire": chosen}, versions=versions)
+        cohort = cohort_for_invite(request.GET.get("cohort", ""))
+        form = StartForm(
+            initial={
+                "questionnaire": chosen,
+                "cohort": cohort.code if cohort else "",
+            },
+            versions=versions,
+        )
     return render(
         request,
         "assessment/start.html",
-        {"nav": "assessment", "form": form, "versions": versions},
+        {
+            "nav": "assessment",
+            "form": form,
+            "versions": versions,
+            "cohort": cohort,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -423,6 +445,7 @@ def results(request: HttpRequest, token: str) -> HttpResponse:
         assessment.targets,
         assessment.answer_values(),
         previous.scores if previous else None,
+        validated=validated_levels(assessment),
     )
     return render(
         request,

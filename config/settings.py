@@ -71,6 +71,9 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Clinic workspace: a locked-out sign-in gets a page in the workspace's
+# look (still status 429) instead of django-axes' plain-text answer.
+AXES_LOCKOUT_TEMPLATE = "clinic/locked_out.html"
 if env_bool("BEHIND_PROXY", False):
     AXES_IPWARE_PROXY_COUNT = 1
 

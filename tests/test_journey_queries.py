@@ -49,10 +49,12 @@ def test_an_autosave_makes_four_queries_and_a_savepoint(
     assert response.status_code == 200
 
 
-def test_the_results_page_makes_three_queries(respondent, django_assert_num_queries):
+def test_the_results_page_makes_four_queries(respondent, django_assert_num_queries):
     respondent.client.post(respondent.url("submit"))
 
-    with django_assert_num_queries(3):
+    # The assessment, its result and the previous one's, its answers, and
+    # the levels advisers validated.
+    with django_assert_num_queries(4):
         response = respondent.client.get(respondent.url("results"))
 
     assert response.status_code == 200
