@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 # Bump when the report's layout or content changes: stored reports made
 # with an older version are then rendered again on their next request.
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 
 STRENGTH = 0.75
 """A question answered with at least this share of its points is a strength."""
@@ -156,7 +156,10 @@ def report_content(
     questionnaire = assessment.questionnaire_version.questionnaire
     rows = {answer.question_id: answer for answer in assessment.answers.all()}
     answers = {question_id: row.value for question_id, row in rows.items()}
-    page = results_page(questionnaire, result.scores, assessment.targets, answers)
+    validated = dict(validated or {})
+    page = results_page(
+        questionnaire, result.scores, assessment.targets, answers, validated=validated
+    )
     recommendations = recommend(questionnaire, page.scores, answers)
     chosen = {r.step.id for r in recommendations}
     steps = [_report_step(questionnaire, r, site_url, chosen) for r in recommendations]
@@ -165,7 +168,6 @@ def report_content(
         question.id: _describe(question, rows.get(question.id), question.id in visible)
         for question in questionnaire.questions
     }
-    validated = dict(validated or {})
 
     sections = []
     for dimension_result in page.dimensions:

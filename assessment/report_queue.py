@@ -30,7 +30,10 @@ worker died) and handed to another worker."""
 
 def validated_levels(assessment: Assessment) -> Mapping[str, Any]:
     """Adviser-validated levels, when the clinic workspace recorded any."""
-    return {}
+    # The clinic app builds on this one; imported here to keep it that way.
+    from clinic.validation import validated_levels as recorded
+
+    return recorded(assessment)
 
 
 def request_report(assessment: Assessment, *, retry: bool = False) -> Report:

@@ -79,6 +79,10 @@ def validated_level(
     )
 
 
+def downloaded_report(actor: Actor, assessment: Assessment) -> None:
+    _record(actor, AuditAction.DOWNLOADED_REPORT, assessment=assessment)
+
+
 def exported(actor: Actor, export: str, filters: dict[str, str]) -> None:
     _record(actor, AuditAction.EXPORTED, export=export, filters=filters)
 

@@ -210,6 +210,7 @@ class AuditAction(models.TextChoices):
     ASSIGNED = "assigned", "Assigned a submission"
     WROTE_NOTE = "wrote_note", "Wrote a reviewer note"
     VALIDATED_LEVEL = "validated_level", "Validated a level"
+    DOWNLOADED_REPORT = "downloaded_report", "Downloaded a PDF report"
     EXPORTED = "exported", "Exported submissions"
     CREATED_COHORT = "created_cohort", "Created a cohort"
 

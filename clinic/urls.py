@@ -22,6 +22,13 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.dashboard, name="dashboard"),
     path("submissions/<int:pk>/", views.submission, name="submission"),
+    path("submissions/<int:pk>/report/", views.report, name="report"),
+    path("submissions/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
+    path(
+        "submissions/<int:pk>/report/retry/",
+        views.report_retry,
+        name="report_retry",
+    ),
     path("submissions/<int:pk>/review/", views.review, name="review"),
     path("submissions/<int:pk>/notes/", views.note, name="note"),
     path("submissions/<int:pk>/validations/", views.validate, name="validate"),

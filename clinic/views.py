@@ -36,7 +36,10 @@ from assessment.models import (
     AssessmentResult,
     Organisation,
     QuestionnaireVersion,
+    Report,
 )
+from assessment.report_queue import request_report
+from assessment.report_views import POLL_SECONDS, pdf_response
 from assessment.schema import version_key
 from config.requests import HtmxHttpRequest
 
@@ -186,6 +189,46 @@ def _submission_page(
         **_review_context(assessment, **review_forms),
     }
     return render(request, "clinic/submission.html", context, status=status)
+
+
+@staff_view(VIEW_SUBMISSIONS)
+@require_GET
+def report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The submission's PDF report: its state while it is prepared."""
+    assessment = submission_for_staff(pk)
+    current = request_report(assessment)
+    context = {
+        "nav": "submissions",
+        "assessment": assessment,
+        "report": current,
+        "waiting": current.status in {Report.Status.PENDING, Report.Status.RENDERING},
+        "poll_seconds": POLL_SECONDS,
+        "validated_count": len(validated_levels(assessment)),
+    }
+    template = "clinic/report.html"
+    if _partial(request):
+        template += "#status"
+    return render(request, template, context)
+
+
+@staff_view(VIEW_SUBMISSIONS)
+@require_GET
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF itself, once rendered; until then, the report's page."""
+    assessment = submission_for_staff(pk)
+    current = request_report(assessment)
+    if current.status != Report.Status.READY:
+        return redirect("clinic:report", assessment.pk)
+    audit.downloaded_report(request.user, assessment)
+    return pdf_response(current, assessment)
+
+
+@staff_view(VIEW_SUBMISSIONS)
+@require_POST
+def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = submission_for_staff(pk)
+    request_report(assessment, retry=True)
+    return redirect("clinic:report", assessment.pk)
 
 
 def _previous_result(assessment: Assessment) -> AssessmentResult | None:

@@ -19,6 +19,7 @@ from django.http import HttpResponseBase
 from django.test import Client
 from django.urls import URLPattern, reverse
 
+from assessment.models import Report
 from clinic import urls as clinic_urls
 from clinic.models import (
     CLINIC_STAFF_GROUP,
@@ -60,6 +61,10 @@ class Call:
 CALLS = {
     "dashboard": Call("get"),
     "submission": Call("get", ("submission",)),
+    "report": Call("get", ("submission",)),
+    # Until a worker has rendered it, the download sends staff to its page.
+    "report_pdf": Call("get", ("submission",), staff=302),
+    "report_retry": Call("post", ("submission",), staff=302),
     "review": Call("post", ("submission",), {"status": "in_review"}, staff=302),
     "note": Call("post", ("submission",), {"text": "Call them"}, staff=302),
     "validate": Call(
@@ -119,6 +124,7 @@ def snapshot():
         list(LevelValidation.objects.values_list("dimension", "level")),
         list(Cohort.objects.values_list("name", flat=True)),
         AuditEvent.objects.count(),
+        Report.objects.count(),
     )
 
 

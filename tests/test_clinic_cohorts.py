@@ -4,7 +4,9 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -195,3 +197,28 @@ def test_distributions_count_the_level_that_counts_per_dimension():
         2,
         True,
     )
+
+
+def cohort_page_queries(tiny, cohort, count: int) -> int:
+    adviser = staff_member(f"adviser{count}")
+    for number in range(count):
+        weak = submission(tiny, f"Org {count}-{number}", cohort=cohort)
+        staff_client = signed_in(adviser)
+        staff_client.post(
+            reverse("clinic:validate", args=[weak.pk]),
+            {"dimension": "monitoring", "level": "1", "reason": "Checked"},
+        )
+    client = signed_in(adviser)
+    client.get(reverse("clinic:cohort", args=[cohort.pk]))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("clinic:cohort", args=[cohort.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count("Org ") >= count
+    return len(queries)
+
+
+def test_the_cohort_page_makes_the_same_queries_however_many_members(tiny):
+    few = Cohort.objects.create(name="Small", date=dt.date(2026, 5, 4))
+    many = Cohort.objects.create(name="Large", date=dt.date(2026, 5, 5))
+
+    assert cohort_page_queries(tiny, few, 2) == cohort_page_queries(tiny, many, 25)

@@ -5,7 +5,9 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -302,3 +304,36 @@ def test_the_compare_link_appears_once_the_organisation_has_an_earlier_one(
 
     assert f"?a={first.pk}&amp;b={later.pk}" in page
     assert "Compare with the previous submission" not in earlier_page
+
+
+def submission_page_queries(client, assessment) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url("submission", assessment))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_submission_page_queries_do_not_grow_with_notes_or_validations(
+    respondent, staff, adviser
+):
+    assessment = respondent.assessment
+    staff.post(url("note", assessment), {"text": "First call booked"})
+    staff.post(
+        url("validate", assessment),
+        {"dimension": "data", "level": "1", "reason": "Seen"},
+    )
+    few = submission_page_queries(staff, assessment)
+
+    for number in range(12):
+        staff.post(url("note", assessment), {"text": f"Note {number}"})
+        staff.post(
+            url("validate", assessment),
+            {
+                "dimension": ["data", "monitoring"][number % 2],
+                "level": str(number % 3),
+                "reason": f"Reason {number}",
+            },
+        )
+    many = submission_page_queries(staff, assessment)
+
+    assert few == many
