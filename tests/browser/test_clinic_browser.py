@@ -13,6 +13,7 @@ import re
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 
 from assessment import journey
 from assessment.journey import AnswerInput
@@ -28,6 +29,8 @@ from tests.browser.test_journey_browser import check_accessibility, fill_start_f
 from tests.clinic_support import PASSWORD, staff_member
 
 pytestmark = pytest.mark.browser
+
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture
@@ -125,6 +128,21 @@ def test_an_adviser_reviews_validates_and_runs_a_cohort(
     expect(page.locator(".message--success")).to_contain_text("validated at level 1")
     latest = LevelValidation.objects.filter(assessment_id=submission_id)
     assert latest.latest("created_at").dimension == "monitoring"
+
+    # The report, rendered here as the request ends; the page polls for it.
+    settings.TASKS = IMMEDIATE
+    page.click("a:has-text('Get the PDF report')")
+    expect(page.locator("h1")).to_have_text("PDF readiness report")
+    expect(page.locator("#report-status")).to_contain_text(
+        "The report is ready.", timeout=20_000
+    )
+    check_accessibility(page)
+    with page.expect_download() as download:
+        page.click("a:has-text('Download the PDF report')")
+    reader = PdfReader(download.value.path())
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "Dashboards exist but nobody watches them." in text
+    page.click("a:has-text('Back to the submission')")
 
     page.click(".staff-nav >> text=Cohorts")
     page.fill("#id_name", "Leeds MLOps clinic")
