@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Page
-from django.db.models import Case, F, IntegerField, OrderBy, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, OrderBy, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
@@ -222,10 +222,16 @@ class SubmissionFilters:
     def apply(self, submissions: QuerySet[Assessment]) -> QuerySet[Assessment]:
         """Filter and order rows of ``submitted_assessments()``."""
         conditions: dict[str, Any] = {}
+        status = Q()
+        if self.status == ReviewStatus.NEW:
+            # A submission nobody has reviewed has no review row yet. Said
+            # this way rather than through the annotation, the database
+            # can estimate how many rows match and plan the joins well.
+            status = Q(review__isnull=True) | Q(review__status=ReviewStatus.NEW)
+        elif self.status:
+            status = Q(review__status=self.status)
         if self.search:
             conditions["organisation__name__icontains"] = self.search
-        if self.status:
-            conditions["review_status"] = self.status
         if self.sector:
             conditions["organisation__sector"] = self.sector
         if self.size:
@@ -243,7 +249,7 @@ class SubmissionFilters:
             conditions["submitted_at__lt"] = _start_of(next_day)
         if self.cohort is not None:
             conditions["cohort_membership__cohort_id"] = self.cohort
-        return submissions.filter(**conditions).order_by(
+        return submissions.filter(status, **conditions).order_by(
             *_ordering(self.sort_key, self.descending)
         )
 
