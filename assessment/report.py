@@ -323,6 +323,7 @@ def render_pdf(content: ReportContent) -> bytes:
 
     fetcher = StaticOnlyFetcher()
     stylesheet = _stylesheet()
+    fonts = _font_configuration()
     document = HTML(
         string=render_html(content),
         base_url=Path(stylesheet.path).parent.as_uri() + "/",
@@ -330,11 +331,27 @@ def render_pdf(content: ReportContent) -> bytes:
     )
     pdf = document.write_pdf(
         stylesheets=[stylesheet.css],
+        font_config=fonts,
         pdf_identifier=content.content_hash[:32].encode(),
     )
     if pdf is None:  # pragma: no cover - only when writing to a target
         raise RuntimeError("WeasyPrint returned no PDF")
     return bytes(pdf)
+
+
+_fonts: Any = None
+
+
+def _font_configuration() -> Any:
+    """One font configuration per worker: the report declares no web
+    fonts, and sharing it keeps the system fonts' metrics loaded between
+    renders."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    global _fonts
+    if _fonts is None:
+        _fonts = FontConfiguration()
+    return _fonts
 
 
 @dataclass(frozen=True)
