@@ -48,24 +48,4 @@
       target.removeAttribute("data-focus-after-swap");
     }
   });
-
-  // Copy an invite link; the field stays selectable without this.
-  document.querySelectorAll("[data-copy]").forEach(function (button) {
-    var id = button.getAttribute("data-copy");
-    var field = document.getElementById(id);
-    var note = document.querySelector('[data-copied-for="' + id + '"]');
-    if (!field || !navigator.clipboard) {
-      return;
-    }
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      navigator.clipboard.writeText(field.value).then(function () {
-        if (note) {
-          note.textContent = "Invite link copied.";
-        }
-      }, function () {
-        field.select();
-      });
-    });
-  });
 })();

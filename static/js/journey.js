@@ -59,25 +59,6 @@
       status.innerHTML = '<span class="status status--saving">Saving…</span>';
     }
   });
-
-  // Copy the private link; the field stays selectable without this.
-  document.querySelectorAll("[data-copy]").forEach(function (button) {
-    var field = document.getElementById(button.getAttribute("data-copy"));
-    var note = document.querySelector('[data-copied-for="' + button.getAttribute("data-copy") + '"]');
-    if (!field || !navigator.clipboard) {
-      return;
-    }
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      navigator.clipboard.writeText(field.value).then(function () {
-        if (note) {
-          note.textContent = "Link copied. Paste it somewhere safe.";
-        }
-      }, function () {
-        field.select();
-      });
-    });
-  });
   document.querySelectorAll(".link-box__input").forEach(function (field) {
     field.addEventListener("focus", function () { field.select(); });
   });

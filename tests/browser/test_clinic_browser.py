@@ -151,6 +151,12 @@ def test_an_adviser_reviews_validates_and_runs_a_cohort(
     expect(page.locator("h1")).to_have_text("Leeds MLOps clinic")
     expect(page.locator(".notice")).to_contain_text("Nobody in this cohort")
     link = page.input_value("#invite-link")
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click("[data-copy=invite-link]")
+    expect(page.locator("[data-copied-for=invite-link]")).to_have_text(
+        "Invite link copied."
+    )
+    assert page.evaluate("navigator.clipboard.readText()") == link
     assert re.fullmatch(rf"{base}/join/[A-Za-z0-9_-]{{32}}/", link)
 
     submit_through_invite(browser, link, questionnaire)
