@@ -350,6 +350,9 @@ def validate(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view(VIEW_SUBMISSIONS)
 @require_GET
 def compare_submissions(request: HttpRequest) -> HttpResponse:
+    picked = request.GET.getlist("pick")
+    if picked:
+        return _compare_picked(request, picked)
     first, second = request.GET.get("a", ""), request.GET.get("b", "")
     if not (first.isdigit() and second.isdigit()):
         return render(
@@ -364,6 +367,29 @@ def compare_submissions(request: HttpRequest) -> HttpResponse:
         "clinic/compare.html",
         {"nav": "submissions", "comparison": compare(_side(a), _side(b))},
     )
+
+
+def _compare_picked(request: HttpRequest, picked: list[str]) -> HttpResponse:
+    """Two submissions ticked on the dashboard: the earlier one is A."""
+    ids = {int(pk) for pk in picked if pk.isdigit() and len(pk) < 19}
+    found = list(
+        Assessment.objects.filter(pk__in=ids, status=Assessment.Status.SUBMITTED)
+        .order_by("submitted_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    if len(picked) != 2 or len(found) != 2:
+        return render(
+            request,
+            "clinic/compare.html",
+            {
+                "nav": "submissions",
+                "comparison": None,
+                "error": "Tick exactly two submissions in the table to compare them.",
+            },
+            status=400,
+        )
+    first, second = found
+    return redirect(f"{reverse('clinic:compare')}?a={first}&b={second}")
 
 
 def _side(assessment: Assessment) -> Side:

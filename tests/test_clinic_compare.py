@@ -93,3 +93,41 @@ def test_otherwise_the_latest_earlier_one_with_the_same_name(tiny):
 
     assert earlier_submission(latest) == older
     assert earlier_submission(older) == oldest
+
+
+def test_two_rows_ticked_on_the_dashboard_compare_the_earlier_as_a(tiny, staff):
+    later = submission(tiny, "Beta plc", STRONG)
+    earlier = submission(tiny, "Acme", WEAK, submitted_at=days_ago(30))
+
+    dashboard = staff.get(reverse("clinic:dashboard")).content.decode()
+    response = staff.get(
+        reverse("clinic:compare") + f"?pick={later.pk}&pick={earlier.pk}"
+    )
+
+    assert f'name="pick" value="{later.pk}" form="compare-form"' in dashboard
+    assert 'id="compare-form" method="get"' in dashboard
+    assert response.status_code == 302
+    assert response["Location"] == (
+        reverse("clinic:compare") + f"?a={earlier.pk}&b={later.pk}"
+    )
+
+
+@pytest.mark.parametrize("picks", [1, 3])
+def test_anything_but_two_ticked_rows_is_explained(tiny, staff, picks):
+    chosen = [submission(tiny, f"Org {n}") for n in range(picks)]
+    query = "&".join(f"pick={a.pk}" for a in chosen)
+
+    response = staff.get(reverse("clinic:compare") + "?" + query)
+
+    assert response.status_code == 400
+    assert "Tick exactly two submissions" in response.content.decode()
+
+
+def test_ticked_drafts_and_forged_ids_are_not_compared(tiny, staff):
+    real = submission(tiny, "Acme")
+
+    response = staff.get(
+        reverse("clinic:compare") + f"?pick={real.pk}&pick=99999999999999999999"
+    )
+
+    assert response.status_code == 400

@@ -103,6 +103,17 @@ def test_an_adviser_reviews_validates_and_runs_a_cohort(
     page.select_option("#f-status", "")
     expect(page).to_have_url(re.compile(r"/clinic/\?sort=organisation$"))
 
+    # Two rows ticked compare side by side, the earlier one as A.
+    boxes = page.locator("#submissions tbody input[name=pick]")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.click("button:has-text('Compare the two ticked')")
+    expect(page).to_have_url(re.compile(r"/clinic/compare/\?a=\d+&b=\d+$"))
+    expect(page.locator(".compare-sides")).to_be_visible()
+    check_accessibility(page)
+    page.go_back()
+    expect(page.locator("h1")).to_have_text("Submissions")
+
     page.locator("#submissions tbody th a").first.click()
     expect(page.locator("h2#review-title")).to_be_visible()
     check_accessibility(page)
