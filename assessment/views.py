@@ -268,17 +268,23 @@ def _save_page(
     current: Dimension,
     stored: dict[str, AnswerInput],
 ) -> HttpResponse:
-    """Save a whole page posted without JavaScript, then move on.
+    """Save a whole page, then move on.
 
     Nothing is stored unless every answer on the page is valid; the page
-    comes back with the respondent's choices and an error summary.
+    comes back with the respondent's choices and an error summary. With
+    JavaScript the page names the questions changed on it (``edited``),
+    already autosaved, and only those are read: the rest of the page may
+    be older than what another tab on the same link has saved since.
     """
     questionnaire = assessment.questionnaire_version.questionnaire
     visible_before = journey.progress(questionnaire, stored).visible
+    edited = request.POST.get("edited")
     posted: dict[str, AnswerInput] = {}
     errors: dict[str, str] = {}
     for question in questionnaire.questions_in(current.id):
         if question.id not in visible_before:
+            continue
+        if edited is not None and question.id not in edited.split():
             continue
         try:
             posted[question.id] = read_answer(request.POST, question)

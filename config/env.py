@@ -15,6 +15,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.database import check_pooled_connection
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -111,7 +113,14 @@ def database_from_url(url: str | None, base_dir: Path) -> dict[str, Any]:
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
             "OPTIONS": {
-                "pool": {"min_size": 1, "max_size": int(pool_size), "timeout": 10},
+                "pool": {
+                    "min_size": 1,
+                    "max_size": int(pool_size),
+                    "timeout": 10,
+                    # Unchecked, a connection that a PostgreSQL restart broke
+                    # would fail the request it is lent to.
+                    "check": check_pooled_connection,
+                },
             },
         }
     raise ImproperlyConfigured(

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from config.database import check_pooled_connection
 from config.env import database_from_url, env_bool, env_int, env_list, env_str
 
 
@@ -73,6 +74,12 @@ def test_a_postgres_url_uses_psycopg_with_a_pool():
         "assess",
     )
     assert config["OPTIONS"]["pool"]["max_size"] == 4
+
+
+def test_pooled_postgres_connections_are_checked_before_use():
+    config = database_from_url("postgres://app@db.internal/assess", Path())
+
+    assert config["OPTIONS"]["pool"]["check"] is check_pooled_connection
 
 
 @pytest.mark.parametrize(

@@ -139,6 +139,48 @@ def test_a_whole_page_posted_without_javascript_is_saved_and_moves_on(respondent
     assert saved["data-versioned"].note == "We do not keep data"
 
 
+def test_a_page_saved_in_a_second_tab_keeps_what_the_first_tab_answered(
+    respondent,
+):
+    # Both tabs opened the page blank; the first then answered data-store.
+    respondent.autosave("data-store", answer="laptop")
+
+    response = respondent.client.post(
+        respondent.url("dimension", "data"),
+        {
+            "answer-data-versioned": "yes",
+            "edited": "data-versioned",
+            "action": "next",
+        },
+    )
+
+    assert response.status_code == 302
+    saved = {a.question_id: a.choices for a in Answer.objects.all()}
+    assert saved == {"data-store": ["laptop"], "data-versioned": ["yes"]}
+
+
+def test_a_page_saved_in_a_second_tab_does_not_put_back_an_older_answer(
+    respondent,
+):
+    respondent.autosave("data-store", answer="laptop")
+    respondent.autosave("data-versioned", answer="no")
+    # The second tab still shows "laptop"; the first changes it.
+    respondent.autosave("data-store", answer="shared")
+
+    respondent.client.post(
+        respondent.url("dimension", "data"),
+        {
+            "answer-data-store": "laptop",
+            "answer-data-versioned": "yes",
+            "edited": "data-versioned",
+            "action": "next",
+        },
+    )
+
+    saved = {a.question_id: a.choices for a in Answer.objects.all()}
+    assert saved == {"data-store": ["shared"], "data-versioned": ["yes"]}
+
+
 def test_a_page_that_opens_a_follow_up_question_comes_back_to_it(respondent):
     response = respondent.client.post(
         respondent.url("dimension", "data"),

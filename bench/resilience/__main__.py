@@ -31,7 +31,8 @@ def parse(argv: list[str]) -> tuple[list[Scenario], Options]:
     parser.add_argument(
         "names",
         nargs="*",
-        default=["all"],
+        # No default of ["all"]: argparse would check that list against the
+        # choices as if it were one name. None given means all.
         choices=[*GROUPS, *(scenario.name for scenario in SCENARIOS)],
         metavar="scenario",
         help="load, tabs, restart, worker, questionnaire, faults or all",
@@ -44,23 +45,29 @@ def parse(argv: list[str]) -> tuple[list[Scenario], Options]:
     )
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
-        "--shared-postgres",
-        action="store_true",
-        help="restart the system's PostgreSQL even while others use it",
+        "--private-postgres",
+        dest="shared_postgres",
+        action="store_false",
+        help="restart a throwaway PostgreSQL cluster (the default)",
     )
     where.add_argument(
-        "--private-postgres",
+        "--shared-postgres",
+        dest="shared_postgres",
         action="store_true",
-        help="restart a throwaway PostgreSQL cluster instead of the system's",
+        help="restart the system's PostgreSQL on port 5432 instead; refused "
+        "while other databases have clients",
     )
+    # Both flags write one option; without this, the first one's implicit
+    # default (True, for store_false) would pick the shared server.
+    parser.set_defaults(shared_postgres=False)
     args = parser.parse_args(argv)
-    wanted = {name for group in args.names for name in GROUPS.get(group, [group])}
+    names = args.names or ["all"]
+    wanted = {name for group in names for name in GROUPS.get(group, [group])}
     chosen = [scenario for scenario in SCENARIOS if scenario.name in wanted]
     options = Options(
         respondents=args.respondents,
         real_lease=args.real_lease,
         shared_postgres=args.shared_postgres,
-        private_postgres=args.private_postgres,
     )
     return chosen, options
 
@@ -77,6 +84,9 @@ def main(argv: list[str]) -> int:
 
     scenarios, options = parse(argv)
     signal.signal(signal.SIGTERM, stop_on_sigterm)
+    # Ctrl-C unwinds the same way, even where a shell started this in the
+    # background with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     django.setup()
 
     from bench.resilience import postgres
@@ -86,6 +96,7 @@ def main(argv: list[str]) -> int:
         SYSTEM_POSTGRES,
         StackError,
         collect_static,
+        read_server_log,
         running_stack,
         time_limit,
     )
@@ -136,10 +147,10 @@ def main(argv: list[str]) -> int:
                                 "PostgreSQL answers again at the end",
                             )
                     if not outcome.passed:
-                        tail = stack.server_log.read_text(errors="replace")
-                        print("  server log, last lines:")
-                        for line in tail.splitlines()[-12:]:
-                            print(f"    {line[:300]}")
+                        errors = read_server_log(stack.server_log).errors
+                        print("  server log, errors:")
+                        for line in errors[:12]:
+                            print(f"    {line}")
             except StackError as error:
                 outcome.check(False, "the stack started", str(error))
             results.append((outcome, time.monotonic() - started))

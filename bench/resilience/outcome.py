@@ -55,11 +55,15 @@ def latency_table(
         flush=True,
     )
     unexpected = 0
-    for kind, group in by_kind.items():
+    everything = [exchange for group in by_kind.values() for exchange in group]
+    if not everything:
+        return 0
+    for kind, group in [*by_kind.items(), ("all requests", everything)]:
         samples = [exchange.elapsed_ms for exchange in group]
         errors = [e for e in group if is_error(e) and not expected(e)]
         planned = [e for e in group if is_error(e) and expected(e)]
-        unexpected += len(errors)
+        if kind != "all requests":
+            unexpected += len(errors)
         print(
             f"  {kind:<16} {len(group):>6} {len(errors):>6} {len(planned):>8}"
             f" {median(samples):>8.1f} {percentile(samples, 0.95):>8.1f}"

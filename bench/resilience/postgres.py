@@ -24,6 +24,7 @@ import psycopg
 from assessment.schema import version_key
 from bench.resilience.scenarios import Options
 from bench.resilience.stack import (
+    APPLICATION_NAME,
     HOST,
     SYSTEM_POSTGRES,
     Postgres,
@@ -38,8 +39,8 @@ WAIT = 60.0
 
 @contextlib.contextmanager
 def server(options: Options) -> Iterator[Postgres]:
-    """The server to restart: the system's, or a private one."""
-    if not options.private_postgres:
+    """The server to restart: a private one, or the system's if asked."""
+    if options.shared_postgres:
         yield SYSTEM_POSTGRES
         return
     directory = Path(tempfile.mkdtemp(prefix="resilience-postgres-"))
@@ -102,9 +103,10 @@ def other_clients(postgres: Postgres, own_database: str) -> dict[str, int]:
             WHERE backend_type = 'client backend'
               AND pid <> pg_backend_pid()
               AND coalesce(datname, '') <> %s
+              AND application_name <> %s
             GROUP BY 1
             """,
-            (own_database,),
+            (own_database, APPLICATION_NAME),
         ).fetchall()
     return dict(rows)
 
@@ -112,7 +114,11 @@ def other_clients(postgres: Postgres, own_database: str) -> dict[str, int]:
 def answers(postgres: Postgres) -> bool:
     """Whether a new connection can run a query right now."""
     try:
-        with psycopg.connect(f"{postgres.url}/postgres", connect_timeout=1) as db:
+        with psycopg.connect(
+            f"{postgres.url}/postgres",
+            connect_timeout=1,
+            application_name=APPLICATION_NAME,
+        ) as db:
             db.execute("SELECT 1")
     except psycopg.Error:
         return False

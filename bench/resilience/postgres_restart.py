@@ -20,11 +20,11 @@ Afterwards gunicorn must still have the same workers, and every save
 acknowledged with a 2xx, before a restart or after it, must be stored
 exactly as sent.
 
-By default the system's cluster on port 5432 is restarted. That ends
-every connection to it on this machine, so the scenario refuses to run
-while any other database has clients, unless ``--shared-postgres`` is
-given; ``--private-postgres`` runs it on a throwaway cluster instead.
-Whatever happens, PostgreSQL answers again before the scenario returns.
+By default a throwaway cluster is made for the scenario and restarted,
+which disturbs no one else. ``--shared-postgres`` restarts the system's
+cluster on port 5432 instead, which ends every connection to it on this
+machine. Whatever happens, PostgreSQL answers again before the scenario
+returns.
 """
 
 from __future__ import annotations
@@ -77,17 +77,14 @@ Save = tuple[str, str, AnswerInput, float]
 
 
 def run(stack: Stack, outcome: Outcome, options: Options) -> None:
-    server = stack.database.postgres
-    if not _may_restart(stack, outcome, options):
-        return
-    outcome.figure("PostgreSQL restarted", postgres.describe(server))
+    outcome.figure("PostgreSQL restarted", postgres.describe(stack.database.postgres))
     questionnaire = load_questionnaire(stack.questionnaires)
     workers = stack.server_workers()
 
     print("  -- restart while respondents answer", flush=True)
-    saves, restarted_at = _busy_restart(stack, outcome, options, questionnaire)
+    saves, restarted_at = _busy_restart(stack, outcome, questionnaire)
     print("  -- restart while a respondent pauses", flush=True)
-    saves += _quiet_restart(stack, outcome, options, questionnaire)
+    saves += _quiet_restart(stack, outcome, questionnaire)
 
     print("  -- afterwards", flush=True)
     now = stack.server_workers()
@@ -100,31 +97,32 @@ def run(stack: Stack, outcome: Outcome, options: Options) -> None:
     log = read_server_log(stack.server_log)
     outcome.figure("server 5xx responses (access log)", log.server_errors)
     outcome.figure("server ERROR log lines", len(log.errors))
-    for kind in sorted({line.rsplit(":", 1)[0] for line in log.errors})[:4]:
-        outcome.figure("  kind", kind[:100])
-
-
-def _may_restart(stack: Stack, outcome: Outcome, options: Options) -> bool:
-    server = stack.database.postgres
-    if server.data_dir is not None or options.shared_postgres:
-        return True
-    others = postgres.other_clients(server, stack.database.name)
-    return outcome.check(
-        not others,
-        "nothing else uses PostgreSQL, so it may be restarted",
-        f"clients of {others}; rerun when they are gone, or pass "
-        "--private-postgres (a throwaway cluster) or --shared-postgres"
-        if others
-        else "",
-    )
+    kinds = {
+        f"{line.split(': ', 1)[0]}: {line.rsplit(': ', 1)[-1]}" for line in log.errors
+    }
+    for kind in sorted(kinds)[:4]:
+        outcome.figure("  kind", kind[:120])
 
 
 def _restart(stack: Stack, outcome: Outcome) -> tuple[float, float] | None:
-    """Restart PostgreSQL; when the command began and when it answered."""
+    """Restart PostgreSQL; when the command began and when it answered.
+
+    The system's cluster is left alone while anyone else is connected to
+    it: a restart would end their connections too.
+    """
+    server = stack.database.postgres
+    if server.data_dir is None:
+        others = postgres.other_clients(server, stack.database.name)
+        if not outcome.check(
+            not others,
+            "nothing else uses the system's PostgreSQL, so it may be restarted",
+            f"clients of {others}; rerun without --shared-postgres" if others else "",
+        ):
+            return None
     began = time.monotonic()
-    done = postgres.control(stack.database.postgres, "restart")
+    done = postgres.control(server, "restart")
     took = time.monotonic() - began
-    back = postgres.wait_until_answering(stack.database.postgres, postgres.WAIT)
+    back = postgres.wait_until_answering(server, postgres.WAIT)
     outcome.check(
         done.returncode == 0 and back is not None,
         "PostgreSQL restarted and answers again",
@@ -135,7 +133,7 @@ def _restart(stack: Stack, outcome: Outcome) -> tuple[float, float] | None:
 
 
 def _busy_restart(
-    stack: Stack, outcome: Outcome, options: Options, questionnaire: Questionnaire
+    stack: Stack, outcome: Outcome, questionnaire: Questionnaire
 ) -> tuple[list[Save], float]:
     stop = threading.Event()
     probe = DatabaseProbe(stack, stop)
@@ -152,8 +150,7 @@ def _busy_restart(
     restart = None
     try:
         time.sleep(WARM_UP)
-        if _may_restart(stack, outcome, options):
-            restart = _restart(stack, outcome)
+        restart = _restart(stack, outcome)
         if restart is not None:
             time.sleep(OBSERVE)
     finally:
@@ -172,7 +169,7 @@ def _busy_restart(
 
 
 def _quiet_restart(
-    stack: Stack, outcome: Outcome, options: Options, questionnaire: Questionnaire
+    stack: Stack, outcome: Outcome, questionnaire: Questionnaire
 ) -> list[Save]:
     crowd = [Respondent(Browser(HOST, stack.port), questionnaire) for _ in range(CROWD)]
 
@@ -206,8 +203,6 @@ def _quiet_restart(
         for question_id, answer in respondent.acknowledged.items()
     ]
 
-    if not _may_restart(stack, outcome, options):
-        return saves
     restart = _restart(stack, outcome)
     if restart is None:
         return saves
@@ -233,6 +228,11 @@ def _quiet_restart(
             respondent.browser.close()
     exchanges = respondent.browser.exchanges[after:]
     failed = [e for e in exchanges if is_error(e)]
+    outcome.figure(
+        "first request after the quiet restart",
+        f"{exchanges[0].elapsed_ms:.0f} ms; slowest of the next "
+        f"{len(exchanges)}: {max(e.elapsed_ms for e in exchanges):.0f} ms",
+    )
     outcome.check(
         not failed,
         f"after PostgreSQL is back, the respondent's next {len(exchanges)} "
@@ -352,20 +352,32 @@ def _report_timeline(
         )
     outcome.figure("PostgreSQL answering again", f"+{back - began:.2f} s")
     unhealthy = [t for t, status in health.samples if status != 200]
-    if unhealthy:
-        outcome.figure(
-            "/healthz not 200",
-            f"from +{unhealthy[0] - began:.2f} s to +{unhealthy[-1] - began:.2f} s"
-            f" ({len(unhealthy)} polls)",
-        )
+    outcome.figure(
+        "/healthz polls not 200",
+        f"{len(unhealthy)} of {len(health.samples)}"
+        + (
+            f", from +{unhealthy[0] - began:.2f} s to +{unhealthy[-1] - began:.2f} s"
+            if unhealthy
+            else ""
+        ),
+    )
     failures = sorted((e for e in exchanges if is_error(e)), key=lambda e: e.started)
+    outcome.figure(
+        "failed requests",
+        f"{len(failures)}, from +{failures[0].started - began:.2f} s "
+        f"to +{failures[-1].ended - began:.2f} s"
+        if failures
+        else "0",
+    )
     if failures:
-        outcome.figure(
-            "failed requests",
-            f"{len(failures)}, from +{failures[0].started - began:.2f} s "
-            f"to +{failures[-1].ended - began:.2f} s",
-        )
         outcome.figure("  by kind", error_summary(failures))
+    around = [e for e in exchanges if e.started <= back and e.ended >= began]
+    if around:
+        slowest = max(around, key=lambda e: e.elapsed_ms)
+        outcome.figure(
+            "requests in flight during the restart",
+            f"{len(around)}, slowest {slowest.elapsed_ms:.0f} ms ({slowest.kind})",
+        )
 
     def during_outage(exchange: Exchange) -> bool:
         return began <= exchange.ended and exchange.started <= back + RECOVERY_BOUND

@@ -13,9 +13,7 @@ class Options:
     real_lease: bool = False
     """Wait out the report render lease instead of backdating the claim."""
     shared_postgres: bool = False
-    """Restart PostgreSQL even while other databases have clients."""
-    private_postgres: bool = False
-    """Restart a throwaway PostgreSQL cluster instead of the system's."""
+    """Restart the system's PostgreSQL instead of a throwaway cluster."""
 
 
 @dataclass(frozen=True)

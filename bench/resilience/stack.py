@@ -34,6 +34,8 @@ from psycopg import sql
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 HOST = "127.0.0.1"
+APPLICATION_NAME = "resilience-bench"
+"""How this program's own connections name themselves to PostgreSQL."""
 
 # Only these reach the processes from the caller's environment: a
 # developer's DEBUG, DATABASE_URL or SECRET_KEY_FILE must not leak in.
@@ -90,7 +92,10 @@ def connect(
     database: str = "postgres", postgres: Postgres = SYSTEM_POSTGRES
 ) -> psycopg.Connection[tuple[Any, ...]]:
     return psycopg.connect(
-        f"{postgres.url}/{database}", autocommit=True, connect_timeout=5
+        f"{postgres.url}/{database}",
+        autocommit=True,
+        connect_timeout=5,
+        application_name=APPLICATION_NAME,
     )
 
 
@@ -261,7 +266,9 @@ def read_server_log(path: Path) -> ServerLog:
                 status = int(match.group(3))
                 statuses[status] = statuses.get(status, 0) + 1
         elif record.get("level") in {"ERROR", "CRITICAL"}:
-            errors.append(f"{record.get('logger')}: {message}"[:200])
+            # The exception's last line says what went wrong.
+            cause = str(record.get("exception", "")).strip().rsplit("\n", 1)[-1]
+            errors.append(f"{record.get('logger')}: {message}: {cause}"[:300])
     return ServerLog(statuses, errors)
 
 

@@ -13,7 +13,9 @@ its own cookies and CSRF token, work on one assessment:
    choice of one with the note of the other), and both tabs must then
    see that same answer;
 4. one tab submits, and a save from the other is refused with 409 and
-   not stored.
+   not stored;
+5. two real Chromium tabs answer one page and both press "Save and
+   continue" (``chromium_tabs``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 from assessment.journey import AnswerInput
 from assessment.models import hash_token
 from assessment.schema import Question, Questionnaire, QuestionType
+from bench.resilience import chromium_tabs
 from bench.resilience.browser import Browser, Response
 from bench.resilience.outcome import Outcome, error_summary, latency_table
 from bench.resilience.respondents import (
@@ -71,6 +74,8 @@ def run(stack: Stack, outcome: Outcome, options: Options) -> None:
     )
     for tab in tabs:
         tab.browser.close()
+
+    chromium_tabs.run(stack, outcome, questionnaire)
 
 
 def _both(action: Callable[[int], None]) -> None:

@@ -37,6 +37,39 @@
     }, 1200));
   });
 
+  // "Save and continue" names the questions changed on this page, which
+  // autosave has already stored, and the server saves only those (see
+  // views._save_page). Otherwise, with the private link open in two tabs,
+  // the second tab's page would put back its older view of the questions
+  // answered in the first. A field differs from its default when the
+  // respondent changed it after the page loaded.
+  var answers = document.getElementById("answers");
+  if (answers) {
+    answers.addEventListener("submit", function () {
+      var edited = [];
+      answers.querySelectorAll(".question").forEach(function (question) {
+        var fields = question.querySelectorAll("input, textarea");
+        var changed = Array.prototype.some.call(fields, function (field) {
+          if (field.type === "checkbox" || field.type === "radio") {
+            return field.checked !== field.defaultChecked;
+          }
+          return field.value !== field.defaultValue;
+        });
+        if (changed) {
+          edited.push(question.id.replace(/^question-/, ""));
+        }
+      });
+      var list = answers.querySelector("input[name=edited]");
+      if (!list) {
+        list = document.createElement("input");
+        list.type = "hidden";
+        list.name = "edited";
+        answers.appendChild(list);
+      }
+      list.value = edited.join(" ");
+    });
+  }
+
   // A save that never reached the server says so where the answer was given.
   function showUnsaved(event) {
     var question = event.target.closest && event.target.closest(".question");

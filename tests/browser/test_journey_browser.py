@@ -11,7 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from assessment.models import Assessment, AssessmentResult
+from assessment.models import Answer, Assessment, AssessmentResult
 
 pytestmark = pytest.mark.browser
 
@@ -179,6 +179,36 @@ def test_the_whole_journey_without_javascript(
     expect(page.locator(".headline")).to_contain_text("Production readiness")
     assert page.locator("table.data-table tbody tr").count() >= 2
     fresh.close()
+    assert console.problems == []
+
+
+def test_two_tabs_saving_one_page_keep_each_others_answers(
+    browser: Browser, live_server, questionnaire, console
+):
+    context = browser.new_context()
+    first = console.watch(context.new_page())
+    first.goto(f"{live_server.url}/start/?questionnaire={questionnaire}")
+    fill_start_form(first, questionnaire)
+    first.click("text=Start answering")
+    second = console.watch(context.new_page())
+    second.goto(first.url)
+
+    mine, theirs = unanswered_questions(first)[:2]
+    chosen = {}
+    for page, question_id in ((first, mine), (second, theirs)):
+        input_id = choose(page, question_id)
+        chosen[question_id] = [page.get_attribute(f"#{input_id}", "value")]
+        expect(page.locator(f"#status-{question_id}")).to_contain_text("Saved")
+    for page in (second, first):
+        with page.expect_navigation():
+            page.click(".form-actions button[value=next]")
+
+    stored = {
+        answer.question_id: answer.choices
+        for answer in Answer.objects.filter(question_id__in=chosen)
+    }
+    assert stored == chosen
+    context.close()
     assert console.problems == []
 
 
