@@ -1,13 +1,14 @@
 # make run   - from a fresh clone to a development server on 127.0.0.1:8000
 # make test  - from a fresh clone to format, lint, type and test checks
 # make bench - print the benchmark figures
+# make resilience - run the load and fault scenarios (needs PostgreSQL)
 
 PYTHON ?= $(shell command -v python3.13 || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := DEBUG=true $(BIN)/python manage.py
 
-.PHONY: install system-deps run worker test lint format bench lock clean
+.PHONY: install system-deps run test lint format bench resilience lock clean
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 13), "Python 3.13 is required (see .python-version)"'
@@ -54,6 +55,10 @@ format: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# Load and fault scenarios against gunicorn and PostgreSQL (docs/resilience.md).
+resilience: install system-deps
+	$(BIN)/python -m bench.resilience
 
 # Re-pin every package after changing pyproject.toml.
 lock:

@@ -9,10 +9,12 @@ refused by ``StaticOnlyFetcher``.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import mimetypes
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -329,14 +331,32 @@ def render_pdf(content: ReportContent) -> bytes:
         base_url=Path(stylesheet.path).parent.as_uri() + "/",
         url_fetcher=fetcher,
     )
-    pdf = document.write_pdf(
-        stylesheets=[stylesheet.css],
-        font_config=fonts,
-        pdf_identifier=content.content_hash[:32].encode(),
-    )
+    with _collector_paused():
+        pdf = document.write_pdf(
+            stylesheets=[stylesheet.css],
+            font_config=fonts,
+            pdf_identifier=content.content_hash[:32].encode(),
+        )
     if pdf is None:  # pragma: no cover - only when writing to a target
         raise RuntimeError("WeasyPrint returned no PDF")
     return bytes(pdf)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Keep Python's cycle collector out of a render.
+
+    Laying out a report allocates millions of small objects, and the
+    collector's passes over them took a sixth of the render time. What the
+    render leaves behind is collected as usual once the collector is back.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 _fonts: Any = None

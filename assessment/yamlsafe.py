@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -36,14 +36,16 @@ _FALSE = {"false", "False", "FALSE"}
 _NULL = {"", "~", "null", "Null", "NULL"}
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
+class Mark(NamedTuple):
+    """A position in a file, counted from one as editors count."""
+
     line: int
     column: int
 
     @classmethod
     def of(cls, mark: Any) -> Mark:
-        # PyYAML counts from zero; editors and humans count from one.
+        # PyYAML counts from zero. A tuple, because a file has one mark per
+        # node and a frozen dataclass costs several times more to make.
         return cls(mark.line + 1, mark.column + 1)
 
 
@@ -105,6 +107,11 @@ def parse(text: str) -> Document:
     return _Builder(events).build()
 
 
+# Passed as the path of a mapping key: keys get a mark of their own in
+# ``key_marks``, recorded by the mapping.
+_KEY: Path = ("\0key",)
+
+
 class _Builder:
     def __init__(self, events: list[Any]) -> None:
         self.events = events
@@ -133,7 +140,8 @@ class _Builder:
         return self.document
 
     def node(self, path: Path, depth: int) -> Any:
-        event = self.next()
+        event = self.events[self.position]
+        self.position += 1
         mark = Mark.of(event.start_mark)
         if depth > MAX_DEPTH:
             raise YamlError(
@@ -153,7 +161,8 @@ class _Builder:
         tag = getattr(event, "tag", None)
         if tag is not None and not _is_implicit(event):
             raise YamlError(f"tags ({tag}) are not allowed; remove the tag", mark)
-        self.document.value_marks[path] = mark
+        if path is not _KEY:
+            self.document.value_marks[path] = mark
         if isinstance(event, yaml.ScalarEvent):
             if not event.style:  # plain, unquoted
                 return _plain_scalar(event.value)
@@ -178,7 +187,7 @@ class _Builder:
             key_mark = Mark.of(key_event.start_mark)
             if not isinstance(key_event, yaml.ScalarEvent):
                 raise YamlError("mapping keys must be plain words", key_mark)
-            key = self.node((*path, "\0key"), depth + 1)
+            key = self.node(_KEY, depth + 1)
             if key in result:
                 raise YamlError(
                     f"the key '{key}' appears twice in this mapping; keep one",
@@ -188,7 +197,6 @@ class _Builder:
             self.document.key_marks[child] = key_mark
             result[key] = self.node(child, depth + 1)
         self.next()
-        self.document.value_marks.pop((*path, "\0key"), None)
         return result
 
 

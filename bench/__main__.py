@@ -28,7 +28,12 @@ def main(selected: list[str]) -> int:
 
     setup_test_environment()
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    from bench.figures import reference_loop_ms
+
     print(f"database: {engine}; python {sys.version.split()[0]}")
+    print(
+        f"machine speed: reference loop {reference_loop_ms():.0f} ms (lower is faster)"
+    )
     old_config = setup_databases(verbosity=0, interactive=False)
     failures = 0
     try:
@@ -56,6 +61,8 @@ def main(selected: list[str]) -> int:
                 failures += figure.verdict == "OVER GOAL"
     finally:
         teardown_databases(old_config, verbosity=0)
+    print(f"\nmachine speed: reference loop {reference_loop_ms():.0f} ms at the end")
+    print(f"{failures} figure{'s' if failures != 1 else ''} over their goal")
     return 0
 
 

@@ -43,3 +43,18 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 def median(samples: list[float]) -> float:
     return statistics.median(samples)
+
+
+def reference_loop_ms() -> float:
+    """How long this machine takes, right now, for a fixed piece of pure
+    Python (the median of five runs). Shared machines run at different
+    speeds from one minute to the next; printed before and after the
+    benchmarks, it tells how far their figures can be compared."""
+
+    def loop() -> int:
+        total = 0
+        for number in range(1_000_000):
+            total += number
+        return total
+
+    return median(timings_ms(loop, repeat=5, warmup=1))

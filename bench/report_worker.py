@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import pickle
-import resource
 import time
 from multiprocessing.queues import Queue
+from pathlib import Path
 from typing import Any
 
 import django
@@ -22,8 +22,16 @@ from assessment.report import render_pdf  # noqa: E402  (needs Django set up)
 
 
 def peak_rss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident memory, in MB.
+
+    Read from the kernel's high-water mark for this process's own address
+    space: ``getrusage``'s ``ru_maxrss`` survives ``execve`` on Linux, so in a
+    spawned worker it would start at the parent's peak.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("/proc/self/status has no VmHWM line")
 
 
 def render(pickled: bytes, renders: int, queue: Queue[Any]) -> None:
