@@ -44,6 +44,13 @@ def fill_start_form(page: Page, questionnaire: str) -> None:
     page.click("button:has-text('Start')")
 
 
+def start_answering(page: Page, live_server, questionnaire: str) -> None:
+    """Start an assessment from the start form and open its first page."""
+    page.goto(f"{live_server.url}/start/?questionnaire={questionnaire}")
+    fill_start_form(page, questionnaire)
+    page.click("text=Start answering")
+
+
 def private_link(page: Page) -> str:
     link = page.input_value("#private-link")
     assert LINK.search(link), link
@@ -187,9 +194,7 @@ def test_two_tabs_saving_one_page_keep_each_others_answers(
 ):
     context = browser.new_context()
     first = console.watch(context.new_page())
-    first.goto(f"{live_server.url}/start/?questionnaire={questionnaire}")
-    fill_start_form(first, questionnaire)
-    first.click("text=Start answering")
+    start_answering(first, live_server, questionnaire)
     second = console.watch(context.new_page())
     second.goto(first.url)
 
@@ -217,9 +222,7 @@ def test_a_refused_page_focuses_its_error_summary(
 ):
     context = browser.new_context()
     page = console.watch(context.new_page())
-    page.goto(f"{live_server.url}/start/?questionnaire={questionnaire}")
-    fill_start_form(page, questionnaire)
-    page.click("text=Start answering")
+    start_answering(page, live_server, questionnaire)
 
     question = page.locator(".question:not([hidden])").first
     question_id = (question.get_attribute("id") or "").removeprefix("question-")
@@ -241,9 +244,7 @@ def test_enter_on_an_answer_saves_and_continues(
 ):
     context = browser.new_context(java_script_enabled=False)
     page = console.watch(context.new_page())
-    page.goto(f"{live_server.url}/start/?questionnaire={questionnaire}")
-    fill_start_form(page, questionnaire)
-    page.click("text=Start answering")
+    start_answering(page, live_server, questionnaire)
     first_page = page.url
 
     page.locator(".question .choice input").first.focus()
