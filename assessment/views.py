@@ -95,11 +95,20 @@ def scoring(request: HttpRequest) -> HttpResponse:
         source = SCORING_DOC.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise Http404("The scoring method is not written up yet") from None
-    html, toc, _links = render_markdown(source)
+    # The file opens with its title as "# ..."; the page sets it as its
+    # heading, since the hub's Markdown allows no first-level headings.
+    first, _, rest = source.partition("\n")
+    title = first.removeprefix("# ").strip() if first.startswith("# ") else ""
+    html, toc, _links = render_markdown(rest if title else source)
     return render(
         request,
         "assessment/scoring.html",
-        {"nav": "assessment", "html": html, "toc": toc},
+        {
+            "nav": "assessment",
+            "title": title or "How your scores are computed",
+            "html": html,
+            "toc": toc,
+        },
     )
 
 

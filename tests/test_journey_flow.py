@@ -418,3 +418,4 @@ def test_the_privacy_notice_and_scoring_method_are_public_pages(tiny):
 
     assert "How long we keep it" in privacy.content.decode()
     assert scoring.status_code == 200
+    assert "<h1>How your scores are computed</h1>" in scoring.content.decode()
