@@ -82,8 +82,36 @@
       status.appendChild(message);
     }
   }
-  document.addEventListener("htmx:sendError", showUnsaved);
-  document.addEventListener("htmx:responseError", showUnsaved);
+
+  // A save that failed on the way (no connection) or on the server (a 5xx,
+  // as while the database restarts) is sent again, twice at the most, a
+  // little later each time; saving an answer twice stores it once. Refused
+  // answers (400) and a submitted assessment (409) are shown, not retried.
+  var RETRY_DELAYS_MS = [1000, 3000];
+  var retries = new WeakMap();
+  function retryOrShowUnsaved(event) {
+    var question = event.target.closest && event.target.closest(".question");
+    var attempt = question ? retries.get(question) || 0 : RETRY_DELAYS_MS.length;
+    if (attempt >= RETRY_DELAYS_MS.length) {
+      if (question) {
+        retries.delete(question);
+      }
+      showUnsaved(event);
+      return;
+    }
+    retries.set(question, attempt + 1);
+    setTimeout(function () {
+      question.dispatchEvent(new Event("change", { bubbles: true }));
+    }, RETRY_DELAYS_MS[attempt]);
+  }
+  document.addEventListener("htmx:sendError", retryOrShowUnsaved);
+  document.addEventListener("htmx:responseError", retryOrShowUnsaved);
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var question = event.target.closest && event.target.closest(".question");
+    if (event.detail.successful && question) {
+      retries.delete(question);
+    }
+  });
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     var question = event.target.closest && event.target.closest(".question");

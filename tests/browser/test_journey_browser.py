@@ -217,6 +217,59 @@ def test_two_tabs_saving_one_page_keep_each_others_answers(
     assert console.problems == []
 
 
+def test_a_save_the_server_fails_is_sent_again_and_stored(
+    browser: Browser, live_server, questionnaire, console
+):
+    context = browser.new_context()
+    page = console.watch(context.new_page())
+    start_answering(page, live_server, questionnaire)
+    question_id = unanswered_questions(page)[0]
+    # The first save meets a server error, as while PostgreSQL restarts.
+    failures = []
+
+    def fail_once(route):
+        if not failures:
+            failures.append(route.request.url)
+            route.fulfill(status=503, body="Service unavailable")
+        else:
+            route.continue_()
+
+    page.route(f"**/q/{question_id}/", fail_once)
+    input_id = choose(page, question_id)
+
+    expect(page.locator(f"#status-{question_id}")).to_contain_text("Saved")
+    answer = Answer.objects.get(question_id=question_id)
+    assert answer.choices == [page.get_attribute(f"#{input_id}", "value")]
+    assert len(failures) == 1
+    context.close()
+    # Chromium and htmx both report the planned 503; nothing else may show.
+    assert [p for p in console.problems if "503" not in p] == []
+
+
+def test_a_save_that_keeps_failing_says_it_was_not_saved(
+    browser: Browser, live_server, questionnaire, console
+):
+    context = browser.new_context()
+    page = console.watch(context.new_page())
+    start_answering(page, live_server, questionnaire)
+    question_id = unanswered_questions(page)[0]
+    attempts = []
+
+    def always_fail(route):
+        attempts.append(route.request.url)
+        route.fulfill(status=503, body="Service unavailable")
+
+    page.route(f"**/q/{question_id}/", always_fail)
+    choose(page, question_id)
+
+    expect(page.locator(f"#status-{question_id}")).to_contain_text(
+        "Not saved", timeout=10_000
+    )
+    assert len(attempts) == 3
+    assert not Answer.objects.filter(question_id=question_id).exists()
+    context.close()
+
+
 def test_a_refused_page_focuses_its_error_summary(
     browser: Browser, live_server, questionnaire, console
 ):
