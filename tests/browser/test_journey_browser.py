@@ -225,7 +225,7 @@ def test_a_save_the_server_fails_is_sent_again_and_stored(
     start_answering(page, live_server, questionnaire)
     question_id = unanswered_questions(page)[0]
     # The first save meets a server error, as while PostgreSQL restarts.
-    failures = []
+    failures: list[str] = []
 
     def fail_once(route):
         if not failures:
@@ -253,7 +253,7 @@ def test_a_save_that_keeps_failing_says_it_was_not_saved(
     page = console.watch(context.new_page())
     start_answering(page, live_server, questionnaire)
     question_id = unanswered_questions(page)[0]
-    attempts = []
+    attempts: list[str] = []
 
     def always_fail(route):
         attempts.append(route.request.url)
