@@ -288,12 +288,13 @@ def _save_page(
     questionnaire = assessment.questionnaire_version.questionnaire
     visible_before = journey.progress(questionnaire, stored).visible
     edited = request.POST.get("edited")
+    edited_ids = None if edited is None else set(edited.split())
     posted: dict[str, AnswerInput] = {}
     errors: dict[str, str] = {}
     for question in questionnaire.questions_in(current.id):
         if question.id not in visible_before:
             continue
-        if edited is not None and question.id not in edited.split():
+        if edited_ids is not None and question.id not in edited_ids:
             continue
         try:
             posted[question.id] = read_answer(request.POST, question)

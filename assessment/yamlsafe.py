@@ -140,8 +140,7 @@ class _Builder:
         return self.document
 
     def node(self, path: Path, depth: int) -> Any:
-        event = self.events[self.position]
-        self.position += 1
+        event = self.next()
         mark = Mark.of(event.start_mark)
         if depth > MAX_DEPTH:
             raise YamlError(

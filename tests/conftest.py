@@ -9,11 +9,9 @@ def pytest_collection_modifyitems(
     SQLite; CI runs the suite on both, so each of them runs there."""
     if connection.vendor == "postgresql":
         return
-    kept = [item for item in items if "postgresql" not in item.keywords]
-    config.hook.pytest_deselected(
-        items=[item for item in items if "postgresql" in item.keywords]
-    )
-    items[:] = kept
+    left_out = [item for item in items if "postgresql" in item.keywords]
+    config.hook.pytest_deselected(items=left_out)
+    items[:] = [item for item in items if item not in left_out]
 
 
 @pytest.fixture(autouse=True)

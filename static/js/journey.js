@@ -91,11 +91,9 @@
   var retries = new WeakMap();
   function retryOrShowUnsaved(event) {
     var question = event.target.closest && event.target.closest(".question");
-    var attempt = question ? retries.get(question) || 0 : RETRY_DELAYS_MS.length;
-    if (attempt >= RETRY_DELAYS_MS.length) {
-      if (question) {
-        retries.delete(question);
-      }
+    var attempt = (question && retries.get(question)) || 0;
+    if (!question || attempt >= RETRY_DELAYS_MS.length) {
+      retries.delete(question);
       showUnsaved(event);
       return;
     }

@@ -51,6 +51,14 @@ def start_answering(page: Page, live_server, questionnaire: str) -> None:
     page.click("text=Start answering")
 
 
+def answer_with_saves_routed(page: Page, handler) -> tuple[str, str]:
+    """Answer the page's first unanswered question, its saves going
+    through ``handler``; the question's id and the chosen input's id."""
+    question_id = unanswered_questions(page)[0]
+    page.route(f"**/q/{question_id}/", handler)
+    return question_id, choose(page, question_id)
+
+
 def private_link(page: Page) -> str:
     link = page.input_value("#private-link")
     assert LINK.search(link), link
@@ -223,7 +231,6 @@ def test_a_save_the_server_fails_is_sent_again_and_stored(
     context = browser.new_context()
     page = console.watch(context.new_page())
     start_answering(page, live_server, questionnaire)
-    question_id = unanswered_questions(page)[0]
     # The first save meets a server error, as while PostgreSQL restarts.
     failures: list[str] = []
 
@@ -234,8 +241,7 @@ def test_a_save_the_server_fails_is_sent_again_and_stored(
         else:
             route.continue_()
 
-    page.route(f"**/q/{question_id}/", fail_once)
-    input_id = choose(page, question_id)
+    question_id, input_id = answer_with_saves_routed(page, fail_once)
 
     expect(page.locator(f"#status-{question_id}")).to_contain_text("Saved")
     answer = Answer.objects.get(question_id=question_id)
@@ -252,15 +258,13 @@ def test_a_save_that_keeps_failing_says_it_was_not_saved(
     context = browser.new_context()
     page = console.watch(context.new_page())
     start_answering(page, live_server, questionnaire)
-    question_id = unanswered_questions(page)[0]
     attempts: list[str] = []
 
     def always_fail(route):
         attempts.append(route.request.url)
         route.fulfill(status=503, body="Service unavailable")
 
-    page.route(f"**/q/{question_id}/", always_fail)
-    choose(page, question_id)
+    question_id, _ = answer_with_saves_routed(page, always_fail)
 
     expect(page.locator(f"#status-{question_id}")).to_contain_text(
         "Not saved", timeout=10_000
